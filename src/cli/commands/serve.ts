@@ -106,7 +106,7 @@ function fail(err: unknown): number {
 export function define(): Command {
   return new Command("serve")
     .description("Start vLLM (python -m vllm.entrypoints.openai.api_server) or the simulator and keep it up until Ctrl-C.")
-    .option("--engine <engine>", "vllm or sim", "vllm")
+    .option("--engine <engine>", "sim (the built-in simulator, default) or vllm", "sim")
     .requiredOption("--model <model>", "Hugging Face id or local path")
     .option("--python <path>", "Python that has vLLM (default: python)")
     .option("--host <host>", "interface to bind (0.0.0.0 exposes the server: use --api-key)", "127.0.0.1")
