@@ -3,7 +3,7 @@
 import { Command, CommanderError } from "commander";
 import { LabError, oneLine } from "../errors";
 import { toolVersion } from "../util/paths";
-import { COMMANDS } from "./commands";
+import { COMMANDS } from "./commands/index";
 
 export async function main(argv: string[]): Promise<number> {
   const program = new Command("latency-lab")

@@ -2,7 +2,7 @@
 // model's tokenizer (no chat template; the server's prompt_tokens adds the template), the output
 // is fixed with max_tokens + ignore_eos. Seeded, so the same name gives the same text.
 import { UsageError } from "../errors";
-import { loadTokenizer } from "../tokenize";
+import { loadTokenizer } from "../tokenize/index";
 import { createRng } from "../util/random";
 import type { PromptSet, SampleRequest } from "./prompts";
 

@@ -1,6 +1,6 @@
 // Request validation and token accounting for the OpenAI endpoints, with vLLM's error texts
 // (vllm-surface.md §5). Pure: returns either a normalized request or an ApiFailure.
-import { loadTokenizer } from "../tokenize";
+import { loadTokenizer } from "../tokenize/index";
 import { pyRepr } from "./boot";
 import type { ModelProfile } from "./profiles";
 

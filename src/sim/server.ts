@@ -3,7 +3,7 @@
 import * as crypto from "node:crypto";
 import * as http from "node:http";
 import * as net from "node:net";
-import { loadTokenizer } from "../tokenize";
+import { loadTokenizer } from "../tokenize/index";
 import { sleep } from "../util/sleep";
 import { parseSimArgs, type SimOptions } from "./args";
 import { planBoot, pyRepr, SimStartupError, SIM_VLLM_VERSION, startupPhases, type BootPlan } from "./boot";
