@@ -4,7 +4,8 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { latestRun, listRuns, loadRun, readJsonl } from "../src/analysis/run-dir";
+import { latestRun, listRuns, loadRun, readJsonl, summaryTable71 } from "../src/analysis/run-dir";
+import { projectPath } from "../src/util/paths";
 import { measuredValues, requestRows, valuesOf } from "../src/analysis/requests";
 import { UsageError } from "../src/errors";
 
@@ -77,4 +78,18 @@ test("readJsonl drops a torn last line (interrupted run) but not a damaged middl
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test("summaryTable71 reads summary.json's table in either shape: grouped (older runs) or the shared flat rows", () => {
+  assert.equal(summaryTable71(loadRun(FIXTURE).summary), null, "a summary without a table");
+  const run = loadRun(projectPath("data", "runs", "2026-11-25T135437Z-sim"));
+  const rows = summaryTable71(run.summary)!;
+  assert.equal(rows.length, 16, "8 grouped rows × 2 cells");
+  const row = (metric: string, model: string) => rows.find((r) => r.metric === metric && r.model === model)!;
+  const short = row("ttft_short_ms", DS);
+  assert.deepEqual([short.label, short.published, short.publishedPlusMinus], ["TTFT, short prompt", 124, 11]);
+  assert.equal(short.delta, (short.measured as number) - 124);
+  assert.equal(row("max_concurrency", DS).measuredIsLowerBound, true, "the grouped cell's at_least");
+  assert.equal(row("max_concurrency", PHI).measuredIsLowerBound, false);
+  assert.deepEqual(summaryTable71({ ...run.summary, table: rows }), rows, "flat rows pass through");
 });

@@ -6,6 +6,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { runReproduce, renderTable71, type ReproduceEvent } from "../src/experiment";
+import { loadRun, summaryTable71 } from "../src/analysis/run-dir";
 import { liveGroupIds, listGroupPids } from "../src/server/stop";
 import type { RequestRecord } from "../src/types";
 
@@ -56,18 +57,18 @@ test("reproduce on the simulator writes the run directory and table 7.1 for both
 
   const summary = JSON.parse(fs.readFileSync(path.join(out, "summary.json"), "utf8"));
   assert.equal(summary.schema, "latency-lab/reproduce@1");
-  assert.equal(summary.table.length, 8);
+  assert.equal(summary.table.length, 16, "8 rows (7 + footprint) × 2 models");
+  assert.deepEqual(summaryTable71(loadRun(out).summary), run.table, "summary.json's table reads back as the shared rows");
+  assert.match(summary.table_notes.decode_tokens_per_s, /exceeds its bound/);
   const meta = JSON.parse(fs.readFileSync(path.join(out, "metadata.json"), "utf8"));
   assert.equal(meta.gpu.source, "simulator profile");
   assert.ok(meta.tool.version && meta.started_at && meta.ended_at);
 
   // Table 7.1: every cell measured, published values beside them.
-  for (const row of run.table) {
-    for (const cell of row.cells) assert.ok(cell.measured !== null && Number.isFinite(cell.measured), `${row.metric} measured for ${cell.model}`);
-  }
-  const load = run.table.find((r) => r.metric === "load_time_s");
-  assert.deepEqual(load?.cells.map((c) => c.published), [18.3, 21.7], "published from data/published/seed-table-7.1.csv");
-  const text = renderTable71(run.table);
+  for (const row of run.table) assert.ok(row.measured !== null && Number.isFinite(row.measured), `${row.metric} measured for ${row.model}`);
+  const load = run.table.filter((r) => r.metric === "load_time_s");
+  assert.deepEqual(load.map((r) => r.published), [18.3, 21.7], "published from data/published/seed-table-7.1.csv");
+  const text = renderTable71(run.table, run.tableNotes);
   assert.match(text, /^Table 7\.1, measured vs published/);
   assert.match(text, /TTFT short .*124 ± 11 ms/);
   assert.match(text, /The article's 4\.1 \/ 4\.6 GB is neither/);

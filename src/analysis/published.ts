@@ -1,5 +1,6 @@
 // The article's table 7.1 as data (data/published/seed-table-7.1.csv): one row per number printed.
 import * as fs from "node:fs";
+import * as path from "node:path";
 import { UsageError } from "../errors";
 import { projectPath } from "../util/paths";
 
@@ -23,8 +24,13 @@ export interface PublishedValue {
 export const PUBLISHED_TABLE_PATH = "data/published/seed-table-7.1.csv";
 const COLUMNS = ["metric", "row_zh", "unit", "model", "value", "plus_minus"];
 
-/** Reads the published table (no field holds a comma, so a plain split is exact). */
+/**
+ * Reads the published table (no field holds a comma, so a plain split is exact): the one source of
+ * the published values. A relative `file` is taken from the working directory, else the project.
+ */
 export function loadPublished(file: string = projectPath(PUBLISHED_TABLE_PATH)): PublishedValue[] {
+  if (!path.isAbsolute(file) && !fs.existsSync(file)) file = projectPath(file);
+  if (!fs.existsSync(file)) throw new UsageError(`published table ${file} not found; restore it or fix the experiment's publishedCsv`);
   const [header, ...lines] = fs.readFileSync(file, "utf8").trim().split(/\r?\n/);
   if (header !== COLUMNS.join(",")) throw new UsageError(`${file}: expected header "${COLUMNS.join(",")}", got "${header}"`);
   return lines.map((line, i) => {

@@ -36,13 +36,6 @@ export const maxConcurrencySchema = z.object({
   requestsPerLevel: z.number().int().min(1).nullable().default(null),
 }).strict();
 
-const publishedRow = z.object({
-  metric: z.string().min(1),
-  model: z.string().min(1),
-  value: z.number(),
-  plus_minus: z.number().nullable().default(null),
-}).strict();
-
 export const experimentSchema = z.object({
   name: z.string().min(1),
   description: z.string().default(""),
@@ -69,12 +62,9 @@ export const experimentSchema = z.object({
   readyTimeoutS: z.number().positive().default(600),
   memorySampleIntervalMs: z.number().int().min(10).default(100),
   maxConcurrency: maxConcurrencySchema.nullable().default({}),
-  /** Published values used when data/published/<name>-table-7.1.csv is missing. */
-  published: z.array(publishedRow).default([]),
-  /** Path (relative to the project) of the published table CSV, preferred over `published`. */
+  /** Path (relative to the project) of the published table CSV; null: data/published/seed-table-7.1.csv. */
   publishedCsv: z.string().min(1).nullable().default(null),
 }).strict();
 
 export type ServerEntry = z.infer<typeof serverSchema>;
 export type Experiment = z.infer<typeof experimentSchema>;
-export type PublishedRow = z.infer<typeof publishedRow>;

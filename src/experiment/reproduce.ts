@@ -3,6 +3,8 @@
 // Returns the reproduce@1 document and the run directory; prints nothing (progress goes to a callback).
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { loadPublished, PUBLISHED_TABLE_PATH } from "../analysis/published";
+import { buildTable71, table71Notes, type Table71Notes, type Table71Row } from "../analysis/table-71";
 import { loadExperiment, serverConfigOf } from "../config/experiment";
 import type { Experiment, ServerEntry } from "../config/schema";
 import { loadPromptSet, type SampleRequest } from "../datasets/index";
@@ -19,9 +21,7 @@ import type { BenchDocument, ReproduceDocument, ReproduceModelResult, RequestRec
 import { projectPath } from "../util/paths";
 import { nowMs } from "../util/sleep";
 import { buildRunMetadata } from "./metadata";
-import { loadPublished } from "./published";
 import { markServerExit } from "./server-exit";
-import { buildTable71, type TableRow } from "./table";
 
 const MIB_TO_GB = 2 ** 20 / 1e9;
 /** After Ctrl-C, requests in flight get this long to finish before the server is stopped under them. */
@@ -49,7 +49,10 @@ export interface ReproduceOptions {
 export interface ReproduceResult {
   document: ReproduceDocument;
   runDir: string;
-  table: TableRow[];
+  /** Table 7.1 (the run's models × metrics, published values beside), as written into summary.json. */
+  table: Table71Row[];
+  /** Per metric: how it was measured and where the article is wrong (summary.json's table_notes). */
+  tableNotes: Table71Notes;
   elapsedS: number;
   interrupted: boolean;
   /** One line per model that could not be measured completely. */
@@ -222,6 +225,8 @@ export async function runReproduce(options: ReproduceOptions = {}): Promise<Repr
       throw new UsageError(`prompt class "${cls}" is not in prompt set "${exp.promptSet}" (it has ${promptSet.prompts.map((p) => p.id).join(", ")}); fix promptClasses / maxConcurrency.promptClass`);
     }
   }
+  // Read before anything runs: a missing or damaged published table must not cost a whole run.
+  const published = loadPublished(exp.publishedCsv ?? PUBLISHED_TABLE_PATH);
   const runDir = path.resolve(options.outDir ?? defaultRunDir(engine));
   // Records are appended: a second run into the same directory would mix with the first.
   if (fs.existsSync(path.join(runDir, "metadata.json"))) throw new UsageError(`--out ${runDir} already holds a run; give a new directory`);
@@ -250,13 +255,15 @@ export async function runReproduce(options: ReproduceOptions = {}): Promise<Repr
   const interrupted = signal.aborted;
   const elapsedS = (nowMs() - t0) / 1000;
   const document: ReproduceDocument = { schema: "latency-lab/reproduce@1", engine, models: runs.map((r) => r.result) };
-  const table = buildTable71(document, loadPublished(exp), { engine, gpu: options.gpu ?? exp.gpu });
+  // Only the models of this run: a model not reached (Ctrl-C) gets no column of published values alone.
+  const table = buildTable71(document, published.filter((p) => document.models.some((m) => m.model === p.model)));
+  const tableNotes = table71Notes(document, options.gpu ?? exp.gpu);
   const failures = runs.map((r) => r.failure).filter((f): f is string => f !== null);
   Object.assign(document, {
     experiment: exp.name, run_dir: runDir, started_at: startedAt, ended_at: new Date().toISOString(), elapsed_s: round(elapsedS, 1),
-    interrupted, failures, table,
+    interrupted, failures, table, table_notes: tableNotes,
   });
   writeJson(path.join(runDir, "summary.json"), document);
   writeJson(path.join(runDir, "metadata.json"), { ...metadata, ended_at: document.ended_at, interrupted });
-  return { document, runDir, table, elapsedS, interrupted, failures };
+  return { document, runDir, table, tableNotes, elapsedS, interrupted, failures };
 }

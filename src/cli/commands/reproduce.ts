@@ -58,7 +58,7 @@ export function define(): Command {
           },
         });
         if (flags.json) process.stdout.write(`${JSON.stringify(run.document)}\n`);
-        else process.stdout.write(`${renderTable71(run.table)}\n\nRun directory: ${run.runDir}\nElapsed: ${run.elapsedS.toFixed(1)} s\n`);
+        else process.stdout.write(`${renderTable71(run.table, run.tableNotes)}\n\nRun directory: ${run.runDir}\nElapsed: ${run.elapsedS.toFixed(1)} s\n`);
         if (flags.json) process.stderr.write(`latency-lab reproduce: elapsed ${run.elapsedS.toFixed(1)} s; run directory ${run.runDir}\n`);
         if (run.interrupted) {
           process.stderr.write(`latency-lab reproduce: interrupted; every completed record is in ${run.runDir}\n`);
