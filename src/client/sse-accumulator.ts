@@ -40,12 +40,15 @@ function isErrorEvent(obj: Record<string, unknown>): boolean {
   return obj.error !== undefined || obj.object === "error";
 }
 
+const LF = 10;
+const CR = 13;
+const EMPTY = Buffer.alloc(0);
+
 export class SseAccumulator {
   readonly chunkMs: number[] = [];
   private codes: string[] = [];
-  private pending = "";
-  /** Length of the blank-line separator found by the last findEventEnd(). */
-  private sepLen = 2;
+  /** Bytes of an event whose blank line has not arrived yet (a copy: network buffers are reused). */
+  private pending: Buffer = EMPTY;
   done = false;
   finishReason: string | null = null;
   promptTokens: number | null = null;
@@ -55,24 +58,61 @@ export class SseAccumulator {
   errorKind: ErrorKind | null = null;
   error: string | null = null;
 
-  /** Feed one network buffer that arrived at tMs (offset from send). Returns false once the stream must stop. */
-  push(data: string, tMs: number): boolean {
-    this.pending += data;
-    for (;;) {
-      const end = this.findEventEnd();
-      if (end < 0) break;
-      const raw = this.pending.slice(0, end);
-      this.pending = this.pending.slice(end + this.sepLen);
-      if (!this.handleEvent(raw, tMs)) return false;
+  /**
+   * Feed one network buffer (or buf[start, end)) that arrived at tMs (offset from send). Bytes are
+   * only decoded per complete event, so UTF-8 split across buffers is safe, and the buffer may be
+   * reused once this returns. Returns false once the stream must stop.
+   */
+  push(data: string | Buffer, tMs: number, start = 0, end = -1): boolean {
+    let buf: Buffer;
+    let i: number;
+    let n: number;
+    if (typeof data === "string") {
+      buf = Buffer.from(data, "utf8");
+      i = 0;
+      n = buf.length;
+    } else {
+      buf = data;
+      i = start;
+      n = end < 0 ? data.length : end;
     }
+    if (this.pending.length > 0) {
+      buf = Buffer.concat([this.pending, buf.subarray(i, n)]);
+      i = 0;
+      n = buf.length;
+      this.pending = EMPTY;
+    }
+    // Events end at a blank line: "\n\n" (vLLM) or "\r\n\r\n" (other servers), whichever comes first.
+    let from = i;
+    for (;;) {
+      const lf = buf.indexOf(LF, from);
+      if (lf < 0 || lf >= n) break;
+      if (lf + 1 >= n) break; // cannot tell yet
+      const next = buf[lf + 1] as number;
+      if (next === LF) {
+        if (!this.handleEvent(buf, i, lf, tMs)) return false;
+        i = from = lf + 2;
+        continue;
+      }
+      if (next === CR && lf > i && buf[lf - 1] === CR) {
+        if (lf + 2 >= n) break; // "\r\n\r" at the end: wait for the next byte
+        if (buf[lf + 2] === LF) {
+          if (!this.handleEvent(buf, i, lf - 1, tMs)) return false;
+          i = from = lf + 3;
+          continue;
+        }
+      }
+      from = lf + 1;
+    }
+    if (i < n) this.pending = Buffer.from(buf.subarray(i, n));
     return true;
   }
 
   /** The connection ended; a trailing event without its blank line is accepted if it is complete. */
   finish(tMs: number): void {
-    const rest = this.pending.trim();
-    this.pending = "";
-    if (rest && !this.done && this.errorKind === null) this.handleEvent(rest, tMs);
+    const rest = this.pending.toString("utf8").trim();
+    this.pending = EMPTY;
+    if (rest && !this.done && this.errorKind === null) this.handleLines(rest, tMs);
   }
 
   get chunkCodes(): string {
@@ -87,16 +127,13 @@ export class SseAccumulator {
     };
   }
 
-  // Events end at a blank line: "\n\n" (vLLM) or "\r\n\r\n" (other servers).
-  private findEventEnd(): number {
-    const lf = this.pending.indexOf("\n\n");
-    const crlf = this.pending.indexOf("\r\n\r\n");
-    if (crlf >= 0 && (lf < 0 || crlf < lf)) {
-      this.sepLen = 4;
-      return crlf;
+  /** The event in buf[s, e). Fast path: one `data:` line, decoded straight from the bytes. */
+  private handleEvent(buf: Buffer, s: number, e: number, tMs: number): boolean {
+    if (e - s >= 5 && buf[s] === 100 && buf[s + 1] === 97 && buf[s + 2] === 116 && buf[s + 3] === 97 && buf[s + 4] === 58) {
+      const nl = buf.indexOf(LF, s);
+      if (nl < 0 || nl >= e) return this.handlePayload(buf.toString("utf8", buf[s + 5] === 32 ? s + 6 : s + 5, e), tMs);
     }
-    this.sepLen = 2;
-    return lf;
+    return this.handleLines(buf.toString("utf8", s, e), tMs);
   }
 
   private fail(kind: ErrorKind, message: string): false {
@@ -105,7 +142,7 @@ export class SseAccumulator {
     return false;
   }
 
-  private handleEvent(raw: string, tMs: number): boolean {
+  private handleLines(raw: string, tMs: number): boolean {
     let payload = "";
     for (const line of raw.split(/\r?\n/)) {
       if (line === "" || line.startsWith(":")) continue; // comments / keep-alive pings
@@ -113,6 +150,10 @@ export class SseAccumulator {
       else if (/^(event|id|retry):/.test(line)) continue;
       else return this.fail("malformed-sse", `malformed SSE line: ${JSON.stringify(line.slice(0, 80))}`);
     }
+    return this.handlePayload(payload, tMs);
+  }
+
+  private handlePayload(payload: string, tMs: number): boolean {
     if (payload === "") return true;
     if (payload === "[DONE]") {
       this.done = true;

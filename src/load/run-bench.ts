@@ -11,7 +11,7 @@ import type { BenchDocument, RequestRecord } from "../types";
 import { monotonicClock, type Clock } from "../client/clock";
 import { streamRequest } from "../client/stream-request";
 import type { SampleRequest } from "../datasets/prompts";
-import { loadTokenizer } from "../tokenize";
+import { loadTokenizer } from "../tokenize/index";
 import { createRecordWriter, type RecordWriter } from "../record/jsonl";
 import { buildMetadata, type ServerInfo } from "../record/meta";
 import { deriveMetrics, summarizeRecords } from "../stats/metrics";
