@@ -1,19 +1,12 @@
 // HTML views of library results for notebooks: a started server, a bench run, a concurrency
 // search, chat answers side by side. Plain inputs, strings out.
-import type { BenchDocument, MaxConcurrencyDocument, StartupPhases } from "../types";
+import type { BenchDocument, MaxConcurrencyDocument } from "../types";
+import type { ServerHandle } from "../server/launch";
 import { loadPhaseSegments } from "../analysis/phases";
 import { escapeHtml, formatNumber, renderRowsHtml, summaryRows, type TableRow } from "./table";
 
-/** What a started server reports (a ServerHandle has all of these). */
-export interface ServerView {
-  model: string;
-  baseUrl: string;
-  pid: number;
-  commandLine: string;
-  loadTimeS: number;
-  firstCompletionS: number | null;
-  phases: StartupPhases;
-}
+/** What a started server reports (the fields of a ServerHandle this view shows). */
+export type ServerView = Pick<ServerHandle, "model" | "baseUrl" | "pid" | "commandLine" | "loadTimeS" | "firstCompletionS" | "phases">;
 
 export function renderServerHtml(s: ServerView): string {
   const facts: TableRow[] = [
