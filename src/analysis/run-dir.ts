@@ -7,7 +7,7 @@ import type {
   MaxConcurrencyDocument, MemorySample, ReproduceDocument, ReproduceModelResult, RequestRecord, StartupPhases,
 } from "../types";
 import { projectPath } from "../util/paths";
-import { TABLE_71_LABELS, table71Row, type Table71Row, type Table71RowMetric } from "./table-71";
+import type { Table71Row } from "./table-71";
 
 export interface ModelRun {
   model: string;
@@ -141,28 +141,7 @@ export function loadRun(runDir: string): RunData {
 }
 
 /** summary.json's table as written before the rows were shared: one row per metric, a cell per model. */
-interface LegacyTableRow {
-  metric: Table71RowMetric;
-  label: string;
-  unit: string;
-  note?: string;
-  cells: { model: string; measured: number | null; measured_sd: number | null; published: number | null; published_sd: number | null; at_least?: boolean }[];
-}
-
-/**
- * The table 7.1 rows stored in a summary.json, in the shared shape (src/analysis/table-71.ts), or
- * null where the run wrote none. Reads both shapes: flat rows (one per metric × model) and the older
- * grouped rows (one per metric with a cell per model), whose footprint row carried no published value.
- */
+/** The table 7.1 rows a reproduce run stored in summary.json (src/analysis/table-71.ts shape), or null. */
 export function summaryTable71(summary: ReproduceDocument): Table71Row[] | null {
-  const table = summary.table;
-  if (!Array.isArray(table)) return null;
-  return (table as (Table71Row | LegacyTableRow)[]).flatMap((r): Table71Row[] => {
-    if (!("cells" in r)) return [r];
-    return r.cells.map((c) => table71Row({
-      metric: r.metric, label: TABLE_71_LABELS[r.metric] ?? r.label, unit: r.unit, model: c.model,
-      measured: c.measured, measuredStd: c.measured_sd, measuredIsLowerBound: c.at_least === true,
-      published: c.published, publishedPlusMinus: c.published_sd,
-    }));
-  });
+  return Array.isArray(summary.table) ? (summary.table as Table71Row[]) : null;
 }
