@@ -4,12 +4,12 @@
 // timing model by more than 5 %.
 import { spawn } from "node:child_process";
 import * as http from "node:http";
-import * as net from "node:net";
 import {
   decodeBoundTokensPerS, engineStepMs, getGpuProfile, getModelProfile, memoryPlan, modelledLoadTimeS, prefillMs,
   resolveDtype, weightBytes, bytesReadPerDecodeToken, defaultBatchLimits, DEFAULT_GPU_MEMORY_UTILIZATION,
 } from "../src/sim";
 import { summarize } from "../src/stats/summary";
+import { findFreePort } from "../src/util/net";
 import { projectPath } from "../src/util/paths";
 import { nowMs } from "../src/util/sleep";
 
@@ -32,15 +32,6 @@ interface Timed {
   tokenMs: number[];
   promptTokens: number;
   completionTokens: number;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const srv = net.createServer().listen(0, "127.0.0.1", () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 /** One streamed chat request; times every SSE event carrying choices. */
@@ -103,7 +94,7 @@ async function benchModel(modelId: string): Promise<boolean> {
   const gpu = getGpuProfile("t4");
   const model = getModelProfile(modelId);
   const dtype = resolveDtype(gpu, model, "auto");
-  const port = await freePort();
+  const port = await findFreePort();
   const server = await launch(modelId, port);
   const a = ARTICLE[modelId]!;
   const rows: string[][] = [];

@@ -4,6 +4,7 @@ import assert from "node:assert/strict";
 import { spawn, type ChildProcess } from "node:child_process";
 import * as net from "node:net";
 import { after, describe, it } from "node:test";
+import { findFreePort } from "../src/util/net";
 import { projectPath } from "../src/util/paths";
 
 const BIN = projectPath("bin", "latency-sim.cjs");
@@ -26,15 +27,6 @@ function launch(args: string[]): Run {
   child.stderr!.on("data", (c: Buffer) => (err += c.toString()));
   const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
   return { child, stdout: () => out, stderr: () => err, exited };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const srv = net.createServer().listen(0, "127.0.0.1", () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 function tryConnect(port: number): Promise<"connected" | string> {
@@ -82,7 +74,7 @@ describe("latency-sim process", () => {
   });
 
   it("refuses connections until ready, then serves, and exits 0 on SIGTERM", async () => {
-    const port = await freePort();
+    const port = await findFreePort();
     const r = launch(["--model", DS, "--gpu", "t4", "--port", String(port), "--load-time-scale", "0.15", "--max-model-len", "4K", "--swap-space", "4"]);
     const beforeLoad: string[] = [];
     while (!r.stderr().includes("Application startup complete.")) {

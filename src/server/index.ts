@@ -3,7 +3,8 @@ export { DEFAULT_HOST, DEFAULT_PORT, DEFAULT_READY_TIMEOUT_MS, servedModel } fro
 export type { Engine, ServerConfig } from "./config";
 export { buildVllmArgv, renderCommandLine } from "./vllm-args";
 export type { Argv } from "./vllm-args";
-export { startServer, stopServer, findFreePort, readLogTail } from "./launch";
+export { startServer, stopServer, readLogTail } from "./launch";
+export { findFreePort } from "../util/net";
 export type { ServerHandle, ExitInfo, StartOptions } from "./launch";
 export { waitForHealth, probeCompletion } from "./ready";
 export { stopProcessGroup, listGroupPids, liveGroupIds, processGone, DEFAULT_STOP_GRACE_MS } from "./stop";

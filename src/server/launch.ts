@@ -1,13 +1,13 @@
 // Start one server (vLLM or the simulator) in its own process group, its stdout+stderr appended to
 // a log file as the article's `> deepseek_qwen.log 2>&1 &` did, and wait until /health says it is ready.
 import * as fs from "node:fs";
-import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 import { ServerStartError } from "../errors";
 import type { StartupPhases } from "../types";
 import { execaModule } from "../util/execa";
 import { nowMs } from "../util/sleep";
+import { findFreePort } from "../util/net";
 import { DEFAULT_HOST, DEFAULT_PORT, DEFAULT_READY_TIMEOUT_MS, servedModel, type ServerConfig } from "./config";
 import { probeCompletion, waitForHealth } from "./ready";
 import { classifyStartFailure, parseStartupLog } from "./startup-log";
@@ -45,18 +45,6 @@ export interface ServerHandle {
 }
 
 const LOG_TAIL_LINES = 20;
-
-/** A port that was free a moment ago on `host`. */
-export function findFreePort(host = DEFAULT_HOST): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once("error", reject);
-    srv.listen(0, host, () => {
-      const port = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 export function readLogTail(logPath: string, n = LOG_TAIL_LINES): string[] {
   let text: string;

@@ -2,8 +2,8 @@
 // is over, so clients see connection refused while "loading", as with vLLM.
 import * as crypto from "node:crypto";
 import * as http from "node:http";
-import * as net from "node:net";
 import { loadTokenizer } from "../tokenize/index";
+import { findFreePort } from "../util/net";
 import { sleep } from "../util/sleep";
 import { parseSimArgs, type SimOptions } from "./args";
 import { planBoot, pyRepr, SimStartupError, SIM_VLLM_VERSION, startupPhases, type BootPlan } from "./boot";
@@ -40,17 +40,6 @@ export function formatLogLine(proc: "APIServer" | "EngineCore", pid: number, lev
   return `(${name}) ${level} ${stamp} [${file}] ${msg}`;
 }
 
-function freePort(host: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once("error", reject);
-    probe.listen(0, host, () => {
-      const port = (probe.address() as net.AddressInfo).port;
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
 /** Options given as a partial object get the CLI defaults. */
 export function withDefaults(options: Partial<SimOptions>): SimOptions {
   const base = parseSimArgs([]);
@@ -83,7 +72,7 @@ export async function startSimServer(options: Partial<SimOptions>, hooks: StartH
     throw err;
   }
 
-  const port = o.port === 0 ? await freePort(o.host) : o.port;
+  const port = o.port === 0 ? await findFreePort(o.host) : o.port;
   loadTokenizer(boot.model.id).encode("warm up"); // load the vocabulary now, not on the first request
   for (const phase of startupPhases(boot, o.host, port)) {
     await sleep(phase.waitS * scale * 1000);
